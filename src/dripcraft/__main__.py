@@ -1,0 +1,3 @@
+from dripcraft.cli import cli
+
+cli()

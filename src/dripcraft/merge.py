@@ -1,0 +1,66 @@
+"""Merge fields, written once in a neutral form and filled in per target.
+
+A neutral field is a name between two private-use characters. The reader removes every
+private-use character from the article, so only dripcraft's own templates can produce one:
+article text that merely looks like a merge tag stays text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+
+from markupsafe import Markup
+
+OPEN = "\ue000"
+CLOSE = "\ue001"
+
+FIRST_NAME = "first_name"
+UNSUBSCRIBE_URL = "unsubscribe_url"
+WEB_VERSION_URL = "web_version_url"
+POSTAL_ADDRESS = "postal_address"
+PREHEADER = "preheader"
+
+FIELDS = (FIRST_NAME, UNSUBSCRIBE_URL, WEB_VERSION_URL, POSTAL_ADDRESS, PREHEADER)
+
+TOKEN = re.compile(f"{OPEN}([a-z_]+){CLOSE}")
+PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+def token(name: str) -> Markup:
+    """The neutral token for `name`, safe to place in a template."""
+    if name not in FIELDS:
+        raise ValueError(f"unknown merge field {name!r}")
+    return Markup(f"{OPEN}{name}{CLOSE}")
+
+
+def fill(text: str, values: Mapping[str, str] | Callable[[str], str]) -> str:
+    """Replace every neutral token in `text` by its value (a mapping or a function of the name)."""
+    lookup = values if callable(values) else values.__getitem__
+    return TOKEN.sub(lambda m: lookup(m.group(1)), text)
+
+
+def names_in(text: str) -> set[str]:
+    """The merge fields a rendered email uses."""
+    return set(TOKEN.findall(text))
+
+
+def scrub(text: str) -> str:
+    """Remove private-use characters from article text so it cannot forge a token."""
+    return PRIVATE_USE.sub("", text)
+
+
+def sample_values(settings, email, *, html: bool) -> dict[str, str]:
+    """Stand-in values shown in built files and the preview (never sent)."""
+    from markupsafe import escape
+
+    values = {
+        FIRST_NAME: settings.sample_first_name or settings.first_name_fallback,
+        UNSUBSCRIBE_URL: settings.unsubscribe_url or "https://example.com/unsubscribe",
+        WEB_VERSION_URL: settings.web_version_url or f"https://example.com/view/{email.slug}",
+        POSTAL_ADDRESS: settings.postal_address,
+        PREHEADER: email.preheader,
+    }
+    if html:
+        values = {k: str(escape(v)) for k, v in values.items()}
+    return values
