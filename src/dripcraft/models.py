@@ -6,25 +6,11 @@ Every stage takes and returns these dataclasses; none of them does I/O.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 WORDS_PER_MINUTE = 230
-
-_INLINE_MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)|[*_`]+")
-
-
-def plain_words(text: str) -> int:
-    """Count the words a reader sees in a piece of inline Markdown."""
-    return len(strip_inline(text).split())
-
-
-def strip_inline(text: str) -> str:
-    """Inline Markdown to the text a reader sees (link text kept, markers dropped)."""
-    return _INLINE_MARKUP.sub(lambda m: m.group(1) or "", text)
-
 
 # --- the article --------------------------------------------------------------------------
 
@@ -33,20 +19,20 @@ BLOCK_KINDS = ("heading", "paragraph", "quote", "list", "cta")
 
 @dataclass(frozen=True)
 class Block:
-    """One unit of the article. `text` is inline Markdown on one line (for a list: its intro)."""
+    """One unit of the article.
+
+    `text` is inline Markdown on one line (for a list: its intro, and `items` its entries);
+    `plain` is what a reader sees of all of it, used for scoring and word counts.
+    """
 
     kind: str
     text: str
     line: int
+    plain: str = ""
     level: int = 0
     items: tuple[str, ...] = ()
     # Why the block is set aside as boilerplate ("bio", "footer", ...), or "" for article text.
     boilerplate: str = ""
-
-    @property
-    def plain(self) -> str:
-        parts = [strip_inline(self.text)] + [strip_inline(i) for i in self.items]
-        return " ".join(p for p in parts if p)
 
     @property
     def words(self) -> int:
