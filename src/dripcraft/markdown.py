@@ -145,7 +145,22 @@ def parse_blocks(source: str, first_line: int = 1) -> list[Block]:
             i += 1
         else:
             i += 1
-    return blocks
+    return _attach_list_intros(blocks)
+
+
+def _attach_list_intros(blocks: list[Block]) -> list[Block]:
+    """A paragraph ending in ':' right before a list is that list's introduction."""
+    out: list[Block] = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        if (block.kind == "list" and not block.text and previous is not None
+                and previous.kind == "paragraph" and previous.plain.endswith(":")
+                and previous.boilerplate == block.boilerplate):
+            out[-1] = make_block("list", previous.text, previous.line, items=block.items,
+                                 level=block.level, boilerplate=block.boilerplate)
+        else:
+            out.append(block)
+    return out
 
 
 def _one_line(text: str) -> str:

@@ -65,7 +65,8 @@ def _context(plan: Plan, email: PlannedEmail, sections: dict[tuple[int, str], st
     last_heading = email.subject
     for block in email.blocks:
         heading = sections.get((block.line, block.text), "")
-        if heading and heading != last_heading and block.kind not in ("quote", "cta"):
+        if (heading and heading not in (last_heading, email.subject)
+                and block.kind not in ("quote", "cta")):
             items.append({"kind": "heading", "html": html_of(escape(heading)),
                           "text": heading})
         if heading and block.kind != "quote":
