@@ -76,3 +76,22 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def write_campaign(folder: Path, article: Path, emails: list[dict], **settings) -> Path:
+    """A campaign folder around a copy of `article`, with `emails` and any other settings."""
+    import yaml
+
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"article{article.suffix}"
+    shutil.copyfile(article, target)
+    data = {"name": folder.name, "article": target.name,
+            "links": {"article": "https://example.org/article", "cta": "https://example.org/join"},
+            "sender": {"name": "Test Sender", "email": "sender@example.org"},
+            "postal_address": "1 Test Street, Testville",
+            "emails": emails}
+    for key, value in settings.items():
+        data[key] = value
+    (folder / "campaign.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
+                                          encoding="utf-8")
+    return folder
