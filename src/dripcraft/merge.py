@@ -23,7 +23,9 @@ PREHEADER = "preheader"
 
 FIELDS = (FIRST_NAME, UNSUBSCRIBE_URL, WEB_VERSION_URL, POSTAL_ADDRESS, PREHEADER)
 
-TOKEN = re.compile(f"{OPEN}([a-z_]+){CLOSE}")
+# lxml percent-encodes non-ASCII characters in href and src attributes when it serialises
+# the inlined HTML, so a token inside a link arrives as %EE%80%80name%EE%80%81.
+TOKEN = re.compile(f"(?:{OPEN}|%EE%80%80)([a-z_]+)(?:{CLOSE}|%EE%80%81)", re.IGNORECASE)
 PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 

@@ -40,6 +40,8 @@ will with within without would yet you your yours yourself yourselves it's i'm y
 we're they're that's there's what's isn't aren't can't won't doesn't didn't let's
 thing things lot lots something anything everything someone anyone everyone really actually
 okay course says said know knows knowing recently matters means mean first last next
+two three four five six seven eight nine ten hundred thousand today tomorrow week weeks
+minute minutes hour hours day days year years time times
 """.split())
 
 
