@@ -26,7 +26,9 @@ FIELDS = (FIRST_NAME, UNSUBSCRIBE_URL, WEB_VERSION_URL, POSTAL_ADDRESS, PREHEADE
 # lxml percent-encodes non-ASCII characters in href and src attributes when it serialises
 # the inlined HTML, so a token inside a link arrives as %EE%80%80name%EE%80%81.
 TOKEN = re.compile(f"(?:{OPEN}|%EE%80%80)([a-z_]+)(?:{CLOSE}|%EE%80%81)", re.IGNORECASE)
-PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+# Private-use characters, raw or percent-encoded as UTF-8 (U+E000 to U+F8FF): article text in
+# either form could otherwise be read back as a token.
+PRIVATE_USE = re.compile("[\ue000-\uf8ff]|%E[EF]%[89AB][0-9A-F]%[89AB][0-9A-F]", re.IGNORECASE)
 
 
 def token(name: str) -> Markup:

@@ -5,8 +5,8 @@ layout). They differ in field names, limits and merge-tag dialect, and agree on 
 
 - the email's HTML and text go through `Dialect.html` / `Dialect.text` (neutralise the
   platform's template syntax, then put the platform's tags in for the neutral tokens);
-- fields the platform also runs through its engine (subject, preview text) are neutralised
-  with `Dialect.neutralise_text`;
+- every other string the platform may run through its engine (subject, preview text, names,
+  sender) is neutralised with `Dialect.neutralise_text`;
 - merge fields the platform has no tag for are filled with literals from campaign.yaml;
 - every export folder gets a README.md: how to upload, the schedule, what is unverified.
 
@@ -21,6 +21,7 @@ import re
 from abc import abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from email.headerregistry import Address
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -28,12 +29,16 @@ from dripcraft import merge
 from dripcraft.exporters._common import (
     Dialect,
     days_after_previous,
-    json_text,
     stem,
+    write_json,
     write_text,
 )
 from dripcraft.exporters.base import Exporter
 from dripcraft.models import PlannedEmail, RenderedCampaign, RenderedEmail, Settings
+
+#: Length cap for human-readable names where the platform documents none: long enough for
+#: "<campaign name> NN: <subject>", short enough to read in the platform's lists.
+DISPLAY_NAME_LIMIT = 200
 
 #: A Handlebars tag (SendGrid, SES, Mailgun): `{{{ … }}}` or `{{ … }}`.
 HANDLEBARS_TAG = re.compile(r"\{\{\{.*?\}\}\}|\{\{.*?\}\}", re.DOTALL)
@@ -43,10 +48,7 @@ CURLY_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 
 @dataclass(frozen=True)
 class ExportFile:
-    """One file of an export: a path inside the platform folder and its content.
-
-    `data` is JSON-able (written with `_common.json_text`) or, for a `str`, written as is.
-    """
+    """One JSON file of an export: a path inside the platform folder and the request body."""
 
     path: str
     data: Any
@@ -67,6 +69,10 @@ class JsonTemplateExporter(Exporter):
 
     #: The platform's template syntax (see `_common.Dialect`).
     dialect: ClassVar[Dialect]
+    #: The platform puts a preview-text field of its own into the message (Kit, Klaviyo):
+    #: the body's hidden preheader is then left empty, or the inbox would show it twice.
+    #: The hidden filler after it stays, so body text still does not leak into the preview.
+    has_preview_text_field: ClassVar[bool] = False
 
     # --- what a platform module provides ----------------------------------------------------
 
@@ -90,9 +96,7 @@ class JsonTemplateExporter(Exporter):
 
     def write(self, campaign: RenderedCampaign, out: Path) -> None:
         for export_file in self.files(campaign):
-            data = export_file.data
-            write_text(out / export_file.path,
-                       data if isinstance(data, str) else json_text(data))
+            write_json(out / export_file.path, export_file.data)
         readme = self.readme(campaign)
         readme.notes[:0] = self.merge_field_notes(campaign)
         write_text(out / "README.md", render_readme(self, campaign, readme))
@@ -104,7 +108,12 @@ class JsonTemplateExporter(Exporter):
                 if campaign.emails else {})
         notes = ["Merge fields in this platform's syntax: "
                  + "; ".join(f"{name} → `{tag}`" for name, tag in tags.items()) + "."]
-        as_text = [name for name in merge.FIELDS if name not in tags]
+        if self.has_preview_text_field:
+            notes.append("The preheader goes into the platform's preview-text field; the "
+                         "hidden preheader in the body is left empty so it does not show twice.")
+        as_text = [name for name in merge.FIELDS
+                   if name not in tags and not (name == merge.PREHEADER
+                                                and self.has_preview_text_field)]
         if as_text:
             notes.append("Written in as text, from campaign.yaml or the email itself: "
                          + ", ".join(as_text) + ".")
@@ -121,8 +130,9 @@ class JsonTemplateExporter(Exporter):
     def merge_tags(self, settings: Settings, email: PlannedEmail, *,
                    html: bool) -> dict[str, str]:
         """A tag or a safe literal for every merge field, for `Dialect.html` / `.text`."""
+        preheader = "" if self.has_preview_text_field else email.preheader
         tags = {
-            merge.PREHEADER: self.literal(email.preheader, html=html),
+            merge.PREHEADER: self.literal(preheader, html=html),
             merge.WEB_VERSION_URL: self.literal(web_version_url(settings), html=html),
             merge.POSTAL_ADDRESS: self.literal(settings.postal_address, html=html),
         }
@@ -138,8 +148,40 @@ class JsonTemplateExporter(Exporter):
                                  self.merge_tags(campaign.settings, rendered.email, html=False))
 
     def field(self, value: str) -> str:
-        """A metadata value the platform runs through its engine (subject, preview text)."""
+        """A metadata value the platform may run through its engine (subject, preview text,
+        names, sender): neutralised like plain text."""
         return self.dialect.neutralise_text(value)
+
+    def display_name(self, settings: Settings, email: PlannedEmail,
+                     limit: int = DISPLAY_NAME_LIMIT) -> str:
+        """A human name such as `Spring series 02: Why values matter`, at most `limit`
+        characters (subjects can come from article headings, so it is neutralised too)."""
+        name = self.field(f"{settings.name} {email.position:02d}: {email.subject}")
+        return name if len(name) <= limit else name[:limit - 1].rstrip() + "…"
+
+    def sender_line(self, settings: Settings) -> str:
+        """`"Display Name" <address>` for From fields that take one string (quoted as
+        RFC 5322 needs, e.g. for a name with `&` or `.`)."""
+        return str(Address(display_name=self.field(settings.sender.name),
+                           addr_spec=settings.sender.email))
+
+
+class HandlebarsExporter(JsonTemplateExporter):
+    """SendGrid, SES and Mailgun: Handlebars, told apart by their unsubscribe tag."""
+
+    #: The platform's own unsubscribe placeholder.
+    unsubscribe_tag: ClassVar[str]
+
+    def platform_tags(self, settings: Settings, email: PlannedEmail, *,
+                      html: bool) -> dict[str, str]:
+        fallback = self.literal(settings.first_name_fallback, html=html)
+        # In plain text the triple-stash keeps Handlebars from HTML-escaping the name
+        # (`O'Brien`, not `O&#x27;Brien`).
+        value = "{{first_name}}" if html else "{{{first_name}}}"
+        return {
+            merge.FIRST_NAME: f"{{{{#if first_name}}}}{value}{{{{else}}}}{fallback}{{{{/if}}}}",
+            merge.UNSUBSCRIBE_URL: self.unsubscribe_tag,
+        }
 
 
 # --- names, quoting, schedule ----------------------------------------------------------------
@@ -166,12 +208,6 @@ def machine_name(settings: Settings, email: PlannedEmail, limit: int) -> str:
     return f"{head}-{tail}" if head else tail
 
 
-def display_name(settings: Settings, email: PlannedEmail, limit: int) -> str:
-    """A human name such as `Spring series 02: Why values matter`, at most `limit` characters."""
-    name = f"{settings.name} {email.position:02d}: {email.subject}"
-    return name if len(name) <= limit else name[:limit - 1].rstrip() + "…"
-
-
 def quoted_literal(value: str) -> str:
     """`value` as a string literal for Liquid / Django-style filters (`default: "…"`).
 
@@ -185,26 +221,9 @@ def quoted_literal(value: str) -> str:
     return '"' + value.replace('"', "\u201d") + '"'
 
 
-def handlebars_first_name(fallback: str, *, html: bool) -> str:
-    """First name or the fallback, for the Handlebars platforms (SendGrid, SES, Mailgun).
-
-    `fallback` must already be a literal for the context (`Dialect.literal_html` / `_text`).
-    In plain text the triple-stash keeps Handlebars from HTML-escaping the name
-    (`O'Brien`, not `O&#x27;Brien`).
-    """
-    value = "{{first_name}}" if html else "{{{first_name}}}"
-    return f"{{{{#if first_name}}}}{value}{{{{else}}}}{fallback}{{{{/if}}}}"
-
-
 def go_string(value: str) -> str:
     """`value` as a Go interpreted string literal (JSON string syntax is a subset of it)."""
     return json.dumps(value, ensure_ascii=False)
-
-
-def sender_line(settings: Settings) -> str:
-    """`Name <address>` for From fields that take one string."""
-    sender = settings.sender
-    return f"{sender.name} <{sender.email}>" if sender.name else sender.email
 
 
 def schedule_rows(campaign: RenderedCampaign) -> list[tuple[RenderedEmail, int]]:
@@ -218,7 +237,8 @@ def schedule_rows(campaign: RenderedCampaign) -> list[tuple[RenderedEmail, int]]
 
 def render_readme(exporter: Exporter, campaign: RenderedCampaign, readme: Readme) -> str:
     settings = campaign.settings
-    lines = [f"# {settings.name}: {exporter.title} export", "", *readme.intro, "",
+    lines = [f"# {settings.name}: {exporter.title} export", "",
+             *(line for paragraph in readme.intro for line in (paragraph, "")),
              "## Upload", "", *readme.upload, "", "## The sequence", "",
              "| # | file | subject | day | wait after previous | send date |",
              "|---|---|---|---|---|---|"]

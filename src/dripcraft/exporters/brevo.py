@@ -16,7 +16,6 @@ from dripcraft.exporters._jsontemplate import (
     ExportFile,
     JsonTemplateExporter,
     Readme,
-    display_name,
     quoted_literal,
 )
 from dripcraft.models import PlannedEmail, RenderedCampaign, Settings
@@ -47,9 +46,9 @@ class BrevoExporter(JsonTemplateExporter):
         if not settings.sender.email:
             raise ExportError("brevo: a template needs a sender address", path=settings.path,
                               hint="set sender.email in campaign.yaml")
-        sender = {"name": settings.sender.name, "email": settings.sender.email}
-        if not settings.sender.name:
-            del sender["name"]
+        sender = {"email": settings.sender.email}
+        if settings.sender.name:
+            sender = {"name": self.field(settings.sender.name), **sender}
         for rendered in campaign.emails:
             email = rendered.email
             html = self.html(campaign, rendered)
@@ -57,13 +56,13 @@ class BrevoExporter(JsonTemplateExporter):
                 raise ExportError(f"brevo: the HTML of {stem(email)} is too short for Brevo "
                                   f"(at least {HTML_MIN_CHARS} characters)")
             body = {
-                "templateName": display_name(settings, email, 200),
+                "templateName": self.display_name(settings, email),
                 "subject": self.field(email.subject),
                 "sender": sender,
                 "htmlContent": html,
                 "tag": settings.slug,
-                # Brevo creates templates inactive unless told otherwise, and a workflow
-                # cannot pick an inactive one.
+                # Brevo creates templates inactive unless told otherwise; these are meant to be
+                # used as they are.
                 "isActive": True,
             }
             if settings.reply_to:

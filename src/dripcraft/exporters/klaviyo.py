@@ -18,7 +18,6 @@ from dripcraft.exporters._jsontemplate import (
     ExportFile,
     JsonTemplateExporter,
     Readme,
-    display_name,
     quoted_literal,
     schedule_rows,
 )
@@ -43,6 +42,7 @@ class KlaviyoExporter(JsonTemplateExporter):
     title = "Klaviyo"
     summary = "Template bodies per email + a draft flow with time delays (JSON:API)."
     dialect = DIALECT
+    has_preview_text_field = True
 
     def platform_tags(self, settings: Settings, email: PlannedEmail, *,
                       html: bool) -> dict[str, str]:
@@ -62,7 +62,7 @@ class KlaviyoExporter(JsonTemplateExporter):
             yield ExportFile(f"templates/{stem(rendered.email)}.json", {"data": {
                 "type": "template",
                 "attributes": {
-                    "name": display_name(settings, rendered.email, 200),
+                    "name": self.display_name(settings, rendered.email),
                     "editor_type": "CODE",
                     "html": self.html(campaign, rendered),
                     "text": self.text(campaign, rendered),
@@ -83,9 +83,9 @@ class KlaviyoExporter(JsonTemplateExporter):
                     "data": {"unit": "days", "value": gap, "timezone": "profile"},
                 })
             message: dict[str, Any] = {
-                "name": display_name(settings, email, 200),
+                "name": self.display_name(settings, email),
                 "from_email": settings.sender.email or None,
-                "from_label": settings.sender.name or None,
+                "from_label": self.field(settings.sender.name) or None,
                 "reply_to_email": settings.reply_to or None,
                 "subject_line": self.field(email.subject),
                 "preview_text": self.field(email.preheader),
@@ -104,7 +104,7 @@ class KlaviyoExporter(JsonTemplateExporter):
         return {"data": {
             "type": "flow",
             "attributes": {
-                "name": settings.name,
+                "name": self.field(settings.name),
                 "definition": {
                     "triggers": [{"type": "list", "id": LIST_PLACEHOLDER}],
                     "profile_filter": None,
@@ -154,6 +154,10 @@ class KlaviyoExporter(JsonTemplateExporter):
                 "your Klaviyo account settings, not campaign.yaml's postal_address.",
             ],
             unverified=[
+                "That Klaviyo puts the flow message's `preview_text` into the email itself "
+                "(so the body's preheader is left empty) is assumed from how ESPs handle "
+                "preview text; if you use these templates in campaigns, set preview text "
+                "there too.",
                 "`{% web_view_link %}` and `{{ organization.full_address }}` are confirmed "
                 "only by public templates, not by Klaviyo's tag reference.",
             ],

@@ -20,9 +20,7 @@ from dripcraft.exporters._jsontemplate import (
     ExportFile,
     JsonTemplateExporter,
     Readme,
-    display_name,
     go_string,
-    sender_line,
 )
 from dripcraft.models import PlannedEmail, RenderedCampaign, Settings
 
@@ -63,14 +61,14 @@ class ListmonkExporter(JsonTemplateExporter):
     def files(self, campaign: RenderedCampaign) -> Iterable[ExportFile]:
         settings = campaign.settings
         yield ExportFile("template.json", {
-            "name": f"{settings.name} (dripcraft)",
+            "name": self.field(f"{settings.name} (dripcraft)"),
             "type": "campaign",
             "body": PASS_THROUGH_TEMPLATE,
         })
         for rendered in campaign.emails:
             email = rendered.email
             body: dict[str, Any] = {
-                "name": display_name(settings, email, 200),
+                "name": self.display_name(settings, email),
                 "subject": self.field(email.subject),
                 # Lists are ids of the listmonk install; the README's jq line fills them in.
                 "lists": [],
@@ -81,7 +79,7 @@ class ListmonkExporter(JsonTemplateExporter):
                 "tags": [settings.slug],
             }
             if settings.sender.email:
-                body["from_email"] = sender_line(settings)
+                body["from_email"] = self.sender_line(settings)
             if email.send_date:
                 body["send_later"] = True
                 body["send_at"] = f"{email.send_date.isoformat()}T{SEND_TIME.isoformat()}Z"
@@ -105,7 +103,9 @@ class ListmonkExporter(JsonTemplateExporter):
                 "export LM=http://localhost:9000 LM_AUTH=api_user:token LISTS='[1]'",
                 "tid=$(curl -sS -u \"$LM_AUTH\" \"$LM/api/templates\" "
                 "-H 'Content-Type: application/json' \\",
-                "      --data-binary @template.json | jq '.data.id // .data[-1].id')",
+                "      --data-binary @template.json |",
+                "      jq --arg n \"$(jq -r .name template.json)\" '.data | if type == \"array\"",
+                "        then (map(select(.name == $n)) | last | .id) else .id end')",
                 "for f in campaigns/*.json; do",
                 "  jq --argjson t \"$tid\" --argjson l \"$LISTS\" "
                 "'.template_id = $t | .lists = $l' \"$f\" |",
@@ -125,8 +125,9 @@ class ListmonkExporter(JsonTemplateExporter):
                 "Privacy).",
             ],
             unverified=[
-                "The shape of `POST /api/templates`' response differs between listmonk "
-                "versions (one object or a list); the jq line above accepts both.",
+                "listmonk's documentation shows `POST /api/templates` answering with a list of "
+                "templates, its code with the new one; the jq line above takes the id from "
+                "either.",
                 "`send_later` is read from listmonk's source (`cmd/campaigns.go`), not its "
                 "API documentation.",
             ],

@@ -11,18 +11,15 @@ import json
 import re
 from collections.abc import Iterable
 
-from dripcraft import merge
 from dripcraft.exporters._common import CURLY_TRIGGER, Dialect, check_limit, stem
 from dripcraft.exporters._jsontemplate import (
+    HANDLEBARS_TAG,
     ExportFile,
-    JsonTemplateExporter,
+    HandlebarsExporter,
     Readme,
-    display_name,
-    handlebars_first_name,
     machine_name,
-    sender_line,
 )
-from dripcraft.models import PlannedEmail, RenderedCampaign, Settings
+from dripcraft.models import RenderedCampaign
 
 TEMPLATES_LIMIT = 100  # per domain
 NAME_LIMIT = 64  # dripcraft's own cap: Mailgun documents none, names show in URLs
@@ -31,26 +28,23 @@ UNSUBSCRIBE = "%unsubscribe_url%"
 # Mailgun substitutes `%name%` variables (`%unsubscribe_url%`, `%recipient.x%`, …) in the
 # final message on top of the Handlebars template, so both syntaxes are neutralised.
 PERCENT_VARIABLE = r"%[A-Za-z_][\w.\-]*%"
+# The same, except the start of a neutral token that lxml percent-encoded inside a link
+# (`%EE%80%80name%EE%80%81`, see `dripcraft.merge.TOKEN`, which ignores case): it must
+# survive neutralising to be filled with the real tag afterwards.
+PERCENT_VARIABLE_NOT_TOKEN = r"%(?![Ee][Ee]%80%8[01])[A-Za-z_][\w.\-]*%"
 DIALECT = Dialect(
     name="mailgun",
-    trigger=re.compile(f"{CURLY_TRIGGER.pattern}|{PERCENT_VARIABLE}"),
-    tag=re.compile(r"\{\{\{.*?\}\}\}|\{\{.*?\}\}|" + PERCENT_VARIABLE, re.DOTALL),
+    trigger=re.compile(f"{CURLY_TRIGGER.pattern}|{PERCENT_VARIABLE_NOT_TOKEN}"),
+    tag=re.compile(f"{HANDLEBARS_TAG.pattern}|{PERCENT_VARIABLE}", re.DOTALL),
 )
 
 
-class MailgunExporter(JsonTemplateExporter):
+class MailgunExporter(HandlebarsExporter):
     name = "mailgun"
     title = "Mailgun"
     summary = "Stored template form fields per email (Handlebars, %unsubscribe_url%)."
     dialect = DIALECT
-
-    def platform_tags(self, settings: Settings, email: PlannedEmail, *,
-                      html: bool) -> dict[str, str]:
-        fallback = self.literal(settings.first_name_fallback, html=html)
-        return {
-            merge.FIRST_NAME: handlebars_first_name(fallback, html=html),
-            merge.UNSUBSCRIBE_URL: UNSUBSCRIBE,
-        }
+    unsubscribe_tag = UNSUBSCRIBE
 
     def files(self, campaign: RenderedCampaign) -> Iterable[ExportFile]:
         settings = campaign.settings
@@ -60,18 +54,18 @@ class MailgunExporter(JsonTemplateExporter):
             email = rendered.email
             headers = {"Subject": self.field(email.subject)}
             if settings.sender.email:
-                headers["From"] = sender_line(settings)
+                headers["From"] = self.sender_line(settings)
             if settings.reply_to:
                 headers["Reply-To"] = settings.reply_to
             yield ExportFile(f"{stem(email)}.json", {
                 # Mailgun stores names lower-cased; writing them so keeps the file and the
                 # stored template identical.
                 "name": machine_name(settings, email, NAME_LIMIT),
-                "description": display_name(settings, email, 200),
+                "description": self.display_name(settings, email),
                 "template": self.html(campaign, rendered),
                 "engine": "handlebars",
                 "tag": "initial",
-                "comment": f"dripcraft: {settings.name}, email {email.position}",
+                "comment": self.field(f"dripcraft: {settings.name}, email {email.position}"),
                 # The API wants a JSON string here, not an object.
                 "headers": json.dumps(headers, ensure_ascii=False),
             })

@@ -11,17 +11,14 @@ import json
 import re
 from collections.abc import Iterable
 
-from dripcraft import merge
 from dripcraft.exporters._common import CURLY_TRIGGER, Dialect, check_limit, stem
 from dripcraft.exporters._jsontemplate import (
     HANDLEBARS_TAG,
     ExportFile,
-    JsonTemplateExporter,
+    HandlebarsExporter,
     Readme,
-    display_name,
-    handlebars_first_name,
 )
-from dripcraft.models import PlannedEmail, RenderedCampaign, Settings
+from dripcraft.models import RenderedCampaign
 
 NAME_LIMIT = 100
 SUBJECT_LIMIT = 255
@@ -38,19 +35,12 @@ DIALECT = Dialect(
 )
 
 
-class SendGridExporter(JsonTemplateExporter):
+class SendGridExporter(HandlebarsExporter):
     name = "sendgrid"
     title = "SendGrid"
     summary = "Dynamic template + version request bodies per email (Handlebars)."
     dialect = DIALECT
-
-    def platform_tags(self, settings: Settings, email: PlannedEmail, *,
-                      html: bool) -> dict[str, str]:
-        fallback = self.literal(settings.first_name_fallback, html=html)
-        return {
-            merge.FIRST_NAME: handlebars_first_name(fallback, html=html),
-            merge.UNSUBSCRIBE_URL: UNSUBSCRIBE,
-        }
+    unsubscribe_tag = UNSUBSCRIBE
 
     def files(self, campaign: RenderedCampaign) -> Iterable[ExportFile]:
         settings = campaign.settings
@@ -58,7 +48,7 @@ class SendGridExporter(JsonTemplateExporter):
                     2 * len(campaign.emails), TEMPLATES_AND_VERSIONS_LIMIT, "objects")
         for rendered in campaign.emails:
             email = rendered.email
-            name = display_name(settings, email, NAME_LIMIT)
+            name = self.display_name(settings, email, NAME_LIMIT)
             subject = self.field(email.subject)
             html = self.html(campaign, rendered)
             text = self.text(campaign, rendered)

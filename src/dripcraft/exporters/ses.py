@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dripcraft import merge
 from dripcraft.exporters._common import CURLY_TRIGGER, Dialect, check_limit, stem
 from dripcraft.exporters._jsontemplate import (
     HANDLEBARS_TAG,
     ExportFile,
-    JsonTemplateExporter,
+    HandlebarsExporter,
     Readme,
-    handlebars_first_name,
     machine_name,
 )
-from dripcraft.models import PlannedEmail, RenderedCampaign, Settings
+from dripcraft.models import RenderedCampaign
 
 # SES v1 documents template names as up to 64 letters, digits, `_` and `-`; the v2 model
 # only says "at least 1". The stricter rule keeps the names valid for both.
@@ -31,19 +29,12 @@ UNSUBSCRIBE = "{{amazonSESUnsubscribeUrl}}"
 DIALECT = Dialect(name="ses", trigger=CURLY_TRIGGER, tag=HANDLEBARS_TAG)
 
 
-class SesExporter(JsonTemplateExporter):
+class SesExporter(HandlebarsExporter):
     name = "ses"
     title = "Amazon SES"
     summary = "CreateEmailTemplate JSON per email (SES v2, Handlebars-style tags)."
     dialect = DIALECT
-
-    def platform_tags(self, settings: Settings, email: PlannedEmail, *,
-                      html: bool) -> dict[str, str]:
-        fallback = self.literal(settings.first_name_fallback, html=html)
-        return {
-            merge.FIRST_NAME: handlebars_first_name(fallback, html=html),
-            merge.UNSUBSCRIBE_URL: UNSUBSCRIBE,
-        }
+    unsubscribe_tag = UNSUBSCRIBE
 
     def files(self, campaign: RenderedCampaign) -> Iterable[ExportFile]:
         for rendered in campaign.emails:
