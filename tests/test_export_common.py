@@ -64,6 +64,20 @@ def test_css_comments_and_style_attributes_are_copied_byte_for_byte():
     assert "<p>100% &#123;&#123; x &#125;&#125;</p>" in out
 
 
+def test_markup_inside_conditional_comments_is_neutralised_too():
+    """Outlook's VML button repeats the call-to-action label inside a comment."""
+    source = ('<!--[if mso]><v:roundrect href="https://x.test/{{a}}" arcsize="12%">'
+              "<center>Join *|UNSUB|* {{ 7*7 }}</center></v:roundrect><![endif]-->"
+              "<!--[if !mso]><!--><a href=\"https://x.test/\">Join</a><!--<![endif]-->")
+    out = STARPIPE.html(source, {})
+    assert "<center>Join &#42;&#124;UNSUB&#124;&#42; {{ 7*7 }}</center>" in out
+    out = MUSTACHE.html(source, {})
+    assert out.startswith("<!--[if mso]><v:roundrect "
+                          'href="https://x.test/&#123;&#123;a&#125;&#125;" arcsize="12%">')
+    assert "<!--[if !mso]><!--><a href=\"https://x.test/\">Join</a><!--<![endif]-->" in out
+    assert MUSTACHE.live_tags(out) == []
+
+
 def test_only_neutral_tokens_become_tags_and_values_are_not_neutralised_again():
     source = page(f'<p>Hi {merge.OPEN}first_name{merge.CLOSE}, {{{{ not_a_tag }}}}</p>'
                   f'<a href="{merge.OPEN}unsubscribe_url{merge.CLOSE}">unsubscribe</a>')
@@ -117,3 +131,114 @@ def test_json_and_zip_output_is_deterministic(tmp_path):
         assert archive.getinfo("a.html").date_time == (1980, 1, 1, 0, 0, 0)
         assert archive.read("b.png") == b"\x89PNG"
 
+
+
+# --- shared by the platform tests (imported from here: tests/ is on sys.path) ------------
+
+#: What the injection paragraph shows a reader, whatever the platform.
+INJECTED = "{{ 7*7 }}, *|UNSUB|*, {% if %} and %unsubscribe_url%"
+# The same in the article's Markdown: `*` must be escaped or Markdown makes it emphasis.
+_INJECTED_MARKDOWN = r"{{ 7*7 }}, \*|UNSUB|\*, {% if %} and %unsubscribe_url%"
+#: A subject line set in campaign.yaml that looks like template code too.
+INJECTED_SUBJECT = "Play: {{ 7*7 }} *|UNSUB|* {% if %}"
+_PLAY_HEADING = "## Making Room for Play and Celebration\n"
+
+
+def configure(campaign_dir, *, inject: bool = False):
+    """Give a copy of the example campaign every setting the exports use, and optionally an
+    article paragraph that looks like four platforms' template syntax (in the play email)."""
+    import yaml
+
+    path = campaign_dir / "campaign.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["sender"] = {"name": "Kaitlin at Kindman & Co.", "email": "news@example.com"}
+    data["reply_to"] = "replies@example.com"
+    data["postal_address"] = "5900 York Blvd, Suite 200, Los Angeles, CA 90042"
+    links = data.setdefault("links", {})
+    links["unsubscribe"] = "https://example.com/unsubscribe"
+    links["unsubscribe_mailto"] = "unsubscribe@example.com"
+    data.setdefault("schedule", {})["start_date"] = "2027-01-11"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    if inject:
+        play = next(e for e in data["emails"] if e["theme"] == "play")
+        play["subject"] = INJECTED_SUBJECT
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
+                        encoding="utf-8")
+        article = campaign_dir / "article.md"
+        text = article.read_text(encoding="utf-8")
+        assert _PLAY_HEADING in text, "the example article lost its play section"
+        paragraph = (f"Play, laughter, joy and fun, even in session: one client typed "
+                     f"{_INJECTED_MARKDOWN} into a chat to make me laugh with delight.\n\n")
+        article.write_text(text.replace(_PLAY_HEADING, _PLAY_HEADING + "\n" + paragraph, 1),
+                           encoding="utf-8")
+    return campaign_dir
+
+
+def squash(text: str) -> str:
+    """Text with every run of whitespace made one space (the text part is wrapped at 72)."""
+    return " ".join(text.split())
+
+
+def part_text(part) -> str:
+    """A decoded MIME part as the renderer wrote it: LF line ends, and without the final line
+    break that MIME encoding always adds (compare with `.rstrip("\n")` on the other side)."""
+    return part.get_content().replace("\r\n", "\n").rstrip("\n")
+
+
+def test_injection_paragraph_reaches_the_rendered_play_email(example):
+    """The platform tests rely on this: the paragraph lands in the play email as plain text."""
+    from dripcraft.build import render_campaign
+
+    campaign = render_campaign(configure(example, inject=True))
+    holders = [r for r in campaign.emails if INJECTED in squash(r.text)]
+    assert [r.email.theme for r in holders] == ["play"]
+    assert htmllib.escape(INJECTED, quote=False) in holders[0].html
+    assert holders[0].email.subject == INJECTED_SUBJECT
+
+
+# --- the export command ---------------------------------------------------------------------
+
+MY_PLATFORMS = ("eml", "mailchimp", "postmark", "manifest")
+
+
+def test_unknown_platform_lists_the_valid_ones_exit_2(invoke, example, tmp_path):
+    result = invoke("export", example, "--to", "nope", "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "unknown platform 'nope'" in result.output
+    for name in (*MY_PLATFORMS, "all"):
+        assert name in result.output
+    assert not (tmp_path / "out").exists()  # refused before any work
+
+
+def test_list_and_all(invoke, example, tmp_path):
+    from dripcraft.exporters import registry
+
+    listed = invoke("export", example, "--list")
+    assert listed.exit_code == 0
+    names = [line.split()[0] for line in listed.output.splitlines()]
+    assert names == list(registry()) and set(MY_PLATFORMS) <= set(names)
+    stale = tmp_path / "out" / "eml" / "old.eml"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("from an earlier run")
+    result = invoke("export", configure(example), "--to", "all", "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(registry())
+    assert not stale.exists()  # each platform folder is replaced as a whole
+
+
+def test_a_failed_export_leaves_the_previous_one_in_place(invoke, example, tmp_path):
+    import yaml
+
+    campaign, out = configure(example), tmp_path / "out"
+    assert invoke("export", campaign, "--to", "eml", "--out", out).exit_code == 0
+    before = {p.name: p.read_bytes() for p in (out / "eml").iterdir()}
+    path = campaign / "campaign.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del data["sender"]["email"]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = invoke("export", campaign, "--to", "eml", "--out", out)
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: ") and len(result.output.splitlines()) == 1
+    assert "sender.email" in result.output
+    assert {p.name: p.read_bytes() for p in (out / "eml").iterdir()} == before
+    assert sorted(p.name for p in out.iterdir()) == ["eml"]  # no staging folder left

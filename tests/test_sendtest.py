@@ -11,7 +11,7 @@ from aiosmtpd.smtp import AuthResult
 
 from dripcraft import merge
 from dripcraft.exporters.eml import merge_values
-from test_export_common import configure, normalise
+from test_export_common import configure, part_text
 
 PASSWORD = "s3cret-pass-word"
 
@@ -30,7 +30,9 @@ class Inbox:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.endswith("@refused.test"):
-            return "550 5.1.1 <%s>: Recipient address rejected:\r\n  user unknown" % address
+            # A multi-line reply, as real servers send: the error must still be one line.
+            return ("550-5.1.1 <%s>: Recipient address rejected:\r\n"
+                    "550 5.1.1 user unknown in virtual mailbox table" % address)
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -41,14 +43,17 @@ class Inbox:
 
 def check_login(server, session, envelope, mechanism, auth_data):
     ok = auth_data.login == b"tester" and auth_data.password == PASSWORD.encode()
-    return AuthResult(success=ok)
+    # handled=False: aiosmtpd itself answers "535 5.7.8" on failure
+    return AuthResult(success=ok, handled=False)
 
 
 @pytest.fixture
 def smtp_server():
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port(),
-                            authenticator=check_login, auth_require_tls=False)
+                            authenticator=check_login, auth_require_tls=False,
+                            # aiosmtpd's LOGIN does not take smtplib's initial response
+                            auth_exclude_mechanism=["LOGIN"])
     controller.start()
     try:
         yield inbox, f"127.0.0.1:{controller.port}"
@@ -86,9 +91,9 @@ def test_sends_every_email_with_test_subjects_and_both_parts(invoke, campaign, s
         assert plain.get_content_type() == "text/plain"
         assert html.get_content_type() == "text/html"
         values = merge_values(rendered_campaign.settings, rendered, html=False)
-        assert normalise(plain.get_content()) == merge.fill(rendered.text, values)
+        assert part_text(plain) == merge.fill(rendered.text, values).rstrip("\n")
         values = merge_values(rendered_campaign.settings, rendered, html=True)
-        assert normalise(html.get_content()) == merge.fill(rendered.html, values)
+        assert part_text(html) == merge.fill(rendered.html, values).rstrip("\n")
     ids = {message_from_bytes(e.original_content)["Message-ID"] for e in inbox.envelopes}
     assert len(ids) == total  # fresh ids: a repeated test run is not dropped as a duplicate
 
@@ -131,7 +136,7 @@ def test_rejected_recipient_is_one_line_exit_2(invoke, campaign, smtp_server):
     line = one_line_error(invoke("send-test", campaign, "--to", "nobody@refused.test",
                                  "--smtp", address))
     assert "refused the recipient nobody@refused.test: 550 5.1.1" in line
-    assert "user unknown" in line
+    assert "5.1.1 user unknown in virtual mailbox table" in line
     assert inbox.envelopes == []
 
 
@@ -141,6 +146,14 @@ def test_failed_login_is_one_line_exit_2_without_the_password(invoke, campaign, 
                                  address, "--user", "tester", "--password", "wrong-guess"))
     assert "rejected the login for 'tester': 535" in line
     assert "wrong-guess" not in line
+    assert inbox.envelopes == []
+
+
+def test_starttls_refused_by_the_server_is_one_line_exit_2(invoke, campaign, smtp_server):
+    inbox, address = smtp_server  # this server offers no STARTTLS
+    line = one_line_error(invoke("send-test", campaign, "--to", "me@example.net",
+                                 "--smtp", address, "--starttls"))
+    assert "does not support STARTTLS" in line
     assert inbox.envelopes == []
 
 

@@ -51,7 +51,12 @@ def names_in(text: str) -> set[str]:
 
 def scrub(text: str) -> str:
     """Remove private-use characters from article text so it cannot forge a token."""
-    return PRIVATE_USE.sub("", text)
+    # Removing one encoded character can join its neighbours into another: repeat.
+    while True:
+        cleaned = PRIVATE_USE.sub("", text)
+        if cleaned == text:
+            return cleaned
+        text = cleaned
 
 
 def sample_values(settings, email, *, html: bool) -> dict[str, str]:

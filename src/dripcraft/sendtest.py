@@ -21,15 +21,18 @@ from pathlib import Path
 from dripcraft.errors import SendError
 
 TIMEOUT_SECONDS = 30
+# `[IPv6]:PORT` or `HOST:PORT`, the port optional.
+_SERVER = re.compile(r"\[(?P<v6>[^\]]+)\](?::(?P<p6>\d+))?"
+                     r"|(?P<host>[^:\s\[\]]+)(?::(?P<port>\d+))?")
 _ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+$")
 
 
 def parse_server(value: str) -> tuple[str, int]:
     """`HOST:PORT`, `HOST` (port 25) or `[IPv6]:PORT`."""
-    match = re.fullmatch(r"\[(?P<v6>[^\]]+)\](?::(?P<p6>\d+))?|(?P<host>[^:\s]+)(?::(?P<port>\d+))?",
-                         value.strip())
+    match = _SERVER.fullmatch(value.strip())
     if not match:
-        raise SendError(f"bad SMTP server {value!r}", hint="use HOST:PORT, e.g. smtp.example.com:587")
+        raise SendError(f"bad SMTP server {value!r}",
+                        hint="use HOST:PORT, e.g. smtp.example.com:587")
     host = match.group("v6") or match.group("host")
     port = int(match.group("p6") or match.group("port") or 25)
     if not 0 < port < 65536:

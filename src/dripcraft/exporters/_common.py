@@ -14,9 +14,10 @@ step 2 inserts is not touched by step 1.
 Public API (keep it small and stable; both exporter engineers import it):
 
 - `CURLY_TRIGGER`      the trigger for every `{{ }}` / `{% %}` engine
-- `Dialect`            a platform's template syntax: `.html()`, `.text()`, `.literal_html()`,
-                       `.literal_text()`, `.live_tags()`
+- `Dialect`            a platform's template syntax: `.html()`, `.text()`, `.neutralise_text()`,
+                       `.literal_html()`, `.literal_text()`, `.live_tags()`
 - `zero_width_break`   the default plain-text escape (U+200B between the characters of a match)
+- `neutralise_html`    the HTML half of `Dialect.html`, for a trigger without a Dialect
 - `char_refs`          numeric character references for a string (the HTML escape)
 - `stem`               `NN-slug`, the base file name of an email
 - `days_after_previous` the gap of each email after the one before it
@@ -50,13 +51,12 @@ CURLY_TRIGGER = re.compile(r"[{}%#]*(?:\{\{|\}\}|\{%|%\}|\{#|#\})[{}%#]*")
 # earliest date the zip format can store).
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 
-# Parts of an HTML document that are not reader-visible text and that dripcraft's templates,
-# never the article, produce: CSS (full of braces and `%`), scripts and comments (Outlook
-# conditional comments). They are copied through byte for byte so CSS is never corrupted.
-_OPAQUE = re.compile(
-    r"<style\b.*?</style\s*>|<script\b.*?</script\s*>|<!--.*?-->|<!\[CDATA\[.*?\]\]>",
-    re.DOTALL | re.IGNORECASE,
-)
+# CSS (full of braces and `%`) and scripts come from the templates, never from the article:
+# they are copied through byte for byte so CSS is never corrupted. Comments are not opaque:
+# Outlook's conditional comments hold markup with article text (a VML button's label), and
+# engines such as Mailchimp's read tags inside comments, so their inside is neutralised too.
+_OPAQUE = re.compile(r"<style\b.*?</style\s*>|<script\b.*?</script\s*>|<!--(.*?)-->",
+                     re.DOTALL | re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 # One attribute inside a start tag: name, then an optional value in one of three quotings.
 _ATTRIBUTE = re.compile(
@@ -98,14 +98,18 @@ def _neutralise_attributes(tag: str, replace: Callable[[re.Match[str]], str],
 def neutralise_html(html: str, trigger: re.Pattern[str]) -> str:
     """Replace every `trigger` match in text and attribute values by character references.
 
-    `<style>`, `<script>`, comments and `style=""` attributes are copied unchanged.
+    `<style>`, `<script>` and `style=""` attributes are copied unchanged; the inside of a
+    comment is treated as markup (Outlook conditional comments).
     """
     replace = lambda m: char_refs(m.group(0))  # noqa: E731 - a one-line callback
     out: list[str] = []
     pos = 0
     for opaque in _OPAQUE.finditer(html):
         out.append(_neutralise_markup(html[pos:opaque.start()], trigger, replace))
-        out.append(opaque.group(0))
+        if opaque.group(1) is not None:  # a comment: its inside may be conditional markup
+            out.append("<!--" + neutralise_html(opaque.group(1), trigger) + "-->")
+        else:
+            out.append(opaque.group(0))
         pos = opaque.end()
     out.append(_neutralise_markup(html[pos:], trigger, replace))
     return "".join(out)

@@ -93,6 +93,10 @@ class MailchimpExporter(Exporter):
             base = stem(rendered.email)
             html = MAILCHIMP.html(rendered.html, tags(settings, html=True))
             text = MAILCHIMP.text(rendered.text, tags(settings, html=False))
+            if "*|UNSUB|*" not in MAILCHIMP.live_tags(html):
+                # Mailchimp refuses to send a campaign without its own unsubscribe tag.
+                raise ExportError(f"mailchimp: {base} has no unsubscribe link",
+                                  hint="keep merge(\"unsubscribe_url\") in your templates")
             write_text(out / f"{base}.html", html)
             write_text(out / f"{base}.txt", text)
             zipped_html, images = local_images(html, settings.campaign_dir)

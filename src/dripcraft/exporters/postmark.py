@@ -74,7 +74,7 @@ def meta(settings: Settings, rendered: RenderedEmail) -> dict:
 class PostmarkExporter(Exporter):
     name = "postmark"
     title = "Postmark"
-    summary = "postmark-cli template folders (meta.json, content.html, content.txt), Mustachio tags."
+    summary = "postmark-cli folders (meta.json, content.html, content.txt), Mustachio tags."
 
     def write(self, campaign: RenderedCampaign, out: Path) -> None:
         settings = campaign.settings
