@@ -120,8 +120,30 @@ def build_command(campaign_dir: Path, out_dir: Path | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind. Anything but loopback exposes your drafts to the network.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
-def preview_command(campaign_dir: Path, port: int, host: str, open_browser: bool) -> None:
-    """Serve a live-reloading browser preview of the whole sequence."""
+@click.option("--get", "get_path", default=None, metavar="PATH",
+              help="Build once, print the page at PATH (e.g. / or /email/2) and exit, "
+                   "without starting a server. Exit 1 if PATH is not found.")
+def preview_command(campaign_dir: Path, port: int, host: str, open_browser: bool,
+                    get_path: str | None) -> None:
+    """Serve a live-reloading browser preview of the whole sequence.
+
+    The inbox lists every email in send order as phones and webmail show them; each email
+    opens at phone or desktop width, light or in its own dark mode, as plain text or HTML
+    source. Saving the article, campaign.yaml or a template rebuilds and reloads open pages;
+    a failed rebuild keeps the last good one on screen and shows the error.
+
+    \b
+    Example:
+      dripcraft preview campaigns/spring --open
+    """
+    if get_path is not None:
+        from dripcraft.preview import render_path
+
+        response = render_path(campaign_dir, get_path)
+        click.echo(response.body.decode("utf-8"), nl=False)
+        if response.status >= 400:
+            sys.exit(1)
+        return
     from dripcraft.preview import serve
 
     serve(campaign_dir, host=host, port=port, open_browser=open_browser)
@@ -129,16 +151,35 @@ def preview_command(campaign_dir: Path, port: int, host: str, open_browser: bool
 
 @cli.command("check")
 @campaign_argument
-@click.option("--json", "as_json", is_flag=True, help="Print every finding as JSON.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the whole report as JSON (shape: dripcraft.check.REPORT_SCHEMA).")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-def check_command(campaign_dir: Path, as_json: bool, strict: bool) -> None:
-    """Lint the built sequence: size, accessibility, links, compliance, copy, compatibility.
+@click.option("-v", "--verbose", is_flag=True, help="List info findings too, not just counts.")
+@click.option("--rules", is_flag=True, is_eager=True, expose_value=False,
+              callback=lambda ctx, _param, value: _print_rules(ctx) if value else None,
+              help="List every rule id with its default severity and exit.")
+def check_command(campaign_dir: Path, as_json: bool, strict: bool, verbose: bool) -> None:
+    """Lint the sequence: size, accessibility, links, compliance, copy, plain text,
+    client compatibility (caniemail data), and the sequence as a whole.
+
+    Builds the current source into a temporary folder first (CAMPAIGN_DIR/dist is neither
+    read nor changed), so the report always matches the article, settings and templates.
+    The report lists each email's findings, then the sequence's; info findings are counted
+    unless --verbose. Turn rules off or change their level in campaign.yaml, e.g.
+    `checks: {a11y/link-text: off, copy/caps: error}`.
 
     Exit 0 when clean or warnings only, 1 on errors (with --strict, on warnings too).
     """
     from dripcraft.check import run_check_command
 
-    run_check_command(campaign_dir, as_json=as_json, strict=strict)
+    run_check_command(campaign_dir, as_json=as_json, strict=strict, verbose=verbose)
+
+
+def _print_rules(ctx: click.Context) -> None:
+    from dripcraft.check import format_rules
+
+    click.echo(format_rules())
+    ctx.exit()
 
 
 @cli.command("export")

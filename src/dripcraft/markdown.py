@@ -42,12 +42,16 @@ def plain(src: str) -> str:
     return text
 
 
-def inline_html(src: str, link: Callable[[str], str] = lambda url: url) -> str:
+def inline_html(src: str, link: Callable[[str], str] = lambda url: url,
+                link_class: str = "") -> str:
     """Inline Markdown to an HTML fragment, each link href passed through `link`."""
     tokens = _inline_tokens(src)
     for token in tokens:
         if token.type == "link_open":
             token.attrSet("href", link(str(token.attrGet("href") or "")))
+            if link_class:
+                # The theme's dark palette recolours links by class.
+                token.attrSet("class", link_class)
     return _md.renderer.render(tokens, _md.options, {})
 
 

@@ -117,7 +117,7 @@ class Settings:
     postal_address: str = ""
     article_url: str = ""
     cta_url: str = ""
-    cta_label: str = "Learn more"
+    cta_label: str = ""
     cta_text: str = ""
     unsubscribe_mailto: str = ""
     unsubscribe_url: str = ""

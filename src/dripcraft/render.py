@@ -56,7 +56,7 @@ def _context(plan: Plan, email: PlannedEmail, sections: dict[tuple[int, str], st
         return add_utm(url, utm)
 
     def html_of(src: str) -> str:
-        return inline_html(src, link=track)
+        return inline_html(src, link=track, link_class="fg-link")
 
     def text_of(src: str) -> str:
         return inline_text(src, link=track)[0]

@@ -246,6 +246,9 @@ class _Loader:
         settings.brand.logo_alt = settings.brand.logo_alt or settings.brand.name
         settings.reply_to = settings.reply_to or settings.sender.email
         settings.signature = settings.signature or settings.sender.name or settings.brand.name
+        # A label that names where it leads; "Learn more" alone is vague link text.
+        settings.cta_label = settings.cta_label or (
+            f"Visit {settings.brand.name}" if settings.brand.name else "Take the next step")
         if not settings.emails:
             self.fail(root, "emails", "no emails are configured",
                       "add an `emails:` list with a theme and keywords for each")

@@ -24,6 +24,8 @@ from .styles import Palette, StyleEngine
 
 # Elements whose text never reaches the reader.
 NON_CONTENT = {"head", "style", "script", "title", "meta", "link", "noscript", "template"}
+# Elements whose text would not help to find them.
+NO_TEXT_LABEL = {"html", "head", "body", "style", "meta", "title", "link", "table", "tr"}
 # Elements that start a block of text (used to split visible text into paragraphs).
 BLOCKS = {"p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "div",
           "pre", "dd", "dt", "figcaption", "address"}
@@ -170,7 +172,9 @@ def describe(el, text_hint: str = "") -> str:
     for name in ("id", "class"):
         if el.get(name):
             attrs += f' {name}="{el.get(name)}"'
-    text = normalise_space(text_hint or el.text_content() if hasattr(el, "text_content") else "")
+    text = ""
+    if el.tag not in NO_TEXT_LABEL:
+        text = normalise_space(text_hint or el.text_content())
     if len(text) > 40:
         text = text[:39].rstrip() + "…"
     return f"<{el.tag}{attrs}>" + (f' "{text}"' if text else "")

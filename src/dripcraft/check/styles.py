@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 import cssselect
@@ -148,7 +149,10 @@ def suggest_color(fg: RGB, bg: RGB, target: float) -> RGB:
 # --- declarations and selectors -----------------------------------------------------------
 
 
-def parse_declarations(css: str) -> list[Decl]:
+@lru_cache(maxsize=4096)
+def parse_declarations(css: str) -> tuple[Decl, ...]:
+    """A declaration list (a style attribute or a rule body). Memoised: templates repeat the
+    same inline style on every paragraph."""
     out: list[Decl] = []
     for item in tinycss2.parse_declaration_list(css, skip_whitespace=True, skip_comments=True):
         if item.type != "declaration":
@@ -156,7 +160,7 @@ def parse_declarations(css: str) -> list[Decl]:
         tokens = tuple(t for t in item.value if t.type != "comment")
         out.append(Decl(item.lower_name, tinycss2.serialize(tokens).strip(), tokens,
                         item.important))
-    return out
+    return tuple(out)
 
 
 def media_contexts(prelude: str) -> set[Palette]:

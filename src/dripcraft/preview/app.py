@@ -26,8 +26,9 @@ from urllib.parse import parse_qs, unquote, urlencode
 
 import jinja2
 
+from dripcraft.preview.checks import Finding
 from dripcraft.preview.colorscheme import apply_color_scheme
-from dripcraft.preview.site import EmailEntry, GoodBuild, LiveBuild
+from dripcraft.preview.site import EmailEntry, GoodBuild, LiveBuild, Status
 
 VIEWS = ("preview", "text", "source", "checks")
 WIDTHS = {"phone": 375, "desktop": 800, "full": None}
@@ -100,6 +101,14 @@ def _safe_path(target: str) -> str | None:
     return decoded
 
 
+def _lines(text: str) -> list[str]:
+    """The lines of a file as an editor numbers them (no phantom line after a final newline)."""
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    return lines
+
+
 def _query(target: str) -> dict[str, str]:
     query = target.split("#", 1)[0].partition("?")[2]
     return {k: v[-1] for k, v in parse_qs(query).items()}
@@ -136,13 +145,13 @@ class PreviewApp:
             return self.not_found()
         # Show a rebuild in progress once it is done, never the build it is replacing.
         self.live.wait_until_built(BUILD_WAIT_SECONDS)
-        good = self.live.good
+        status, good = self.live.snapshot()
         if path in ("/", "/index.html"):
-            return self.inbox(good)
+            return self.inbox(status, good)
         if good is None:
-            return self.not_found()
+            return self.not_found(status=status, good=good)
         if match := _EMAIL.match(path):
-            return self.email_view(good, int(match.group(1)), query)
+            return self.email_view(status, good, int(match.group(1)), query)
         if match := _FRAME.match(path):
             return self.frame(good, int(match.group(1)), query)
         if match := _FILE.match(path):
@@ -151,18 +160,18 @@ class PreviewApp:
 
     # -- pages -----------------------------------------------------------------------
 
-    def _page(self, template: str, status: int = 200, **context: Any) -> Response:
-        state = self.live.status()
+    def _page(self, template: str, status: Status, good: GoodBuild | None, code: int = 200,
+              **context: Any) -> Response:
         html = self.env.get_template(template).render(
-            status=state, good=self.live.good, failure=state.failure, **context)
-        return Response(status, html.encode("utf-8"),
+            status=status, good=good, failure=status.failure, **context)
+        return Response(code, html.encode("utf-8"),
                         headers={"Content-Security-Policy": PAGE_CSP})
 
-    def inbox(self, good: GoodBuild | None) -> Response:
+    def inbox(self, status: Status, good: GoodBuild | None) -> Response:
         emails = good.emails if good else ()
         last_day = max((e.delay_days for e in emails), default=0)
         return self._page(
-            "inbox.html.j2",
+            "inbox.html.j2", status, good,
             title=good.campaign_name if good else "No build yet",
             emails=emails,
             checks=good.checks if good else None,
@@ -172,11 +181,13 @@ class PreviewApp:
             first_send=emails[0].send_date if emails else None,
         )
 
-    def email_view(self, good: GoodBuild, position: int, query: dict[str, str]) -> Response:
+    def email_view(self, status: Status, good: GoodBuild, position: int,
+                   query: dict[str, str]) -> Response:
         email = good.email(position)
         if email is None:
             return self.not_found(
-                f"This campaign has {len(good.emails)} emails; there is no email {position}.")
+                f"This campaign has {len(good.emails)} emails; there is no email {position}.",
+                status=status, good=good)
         state = {
             "view": query.get("view") if query.get("view") in VIEWS else DEFAULT_STATE["view"],
             "width": query.get("width") if query.get("width") in WIDTHS else DEFAULT_STATE["width"],
@@ -191,6 +202,7 @@ class PreviewApp:
         following = good.emails[index + 1] if index + 1 < len(good.emails) else None
         html_source = good.read_text(email.html_name)
         text = good.read_text(email.text_name)
+        text_lines = _lines(text)
 
         def href(target: EmailEntry | None = None, **changes: str) -> str:
             """A link to `target` (default: this email) that keeps the current view state."""
@@ -199,8 +211,16 @@ class PreviewApp:
             base = f"/email/{(target or email).position}"
             return base + ("?" + urlencode(params) if params else "")
 
+        def line_link(finding: Finding) -> str:
+            """Where the tab that shows a finding's line scrolls to it ("" if no line)."""
+            if not finding.view:
+                return ""
+            anchor = ("T" if finding.view == "text" else "L") + str(finding.line)
+            return href(view=finding.view) + "#" + anchor
+
         return self._page(
-            "email.html.j2",
+            "email.html.j2", status, good,
+            line_link=line_link,
             title=f"{email.position}. {email.subject}",
             email=email,
             total=len(good.emails),
@@ -213,7 +233,10 @@ class PreviewApp:
             href=href,
             frame_src=f"/frame/{email.position}?" + urlencode({"scheme": state["scheme"]}),
             text=text,
-            source_lines=html_source.splitlines(),
+            text_lines=text_lines,
+            text_ends_with_newline=text.endswith("\n"),
+            longest_text_line=max((len(line) for line in text_lines), default=0),
+            source_lines=_lines(html_source),
             html_bytes=len(html_source.encode("utf-8")),
             clip_bytes=GMAIL_CLIP_BYTES,
             checks=checks,
@@ -222,8 +245,12 @@ class PreviewApp:
             sender_email=good.sender_email,
         )
 
-    def not_found(self, message: str = "") -> Response:
-        return self._page("not_found.html.j2", status=404, title="Not found", message=message)
+    def not_found(self, message: str = "", status: Status | None = None,
+                  good: GoodBuild | None = None) -> Response:
+        if status is None:
+            status, good = self.live.snapshot()
+        return self._page("not_found.html.j2", status, good, code=404, title="Not found",
+                          message=message)
 
     # -- files -----------------------------------------------------------------------
 

@@ -47,9 +47,9 @@ def _resolve_query(query: str, scheme: str) -> str | None:
     negated = query.lower().startswith("not ")
     holds = all(w == scheme for w in wanted)
     if negated:
-        # `not A and (scheme)` negates the whole conjunction, which the preview only needs
-        # in its simplest reading: keep the query when the scheme part does not hold.
-        return _drop_scheme_features(query) if not holds else None
+        # `not A and (scheme)` is `not (A and scheme)`: `not A` when the scheme holds,
+        # and always true when it does not.
+        return _drop_scheme_features(query) if holds else "all"
     if not holds:
         return None
     return _drop_scheme_features(query)
@@ -68,10 +68,12 @@ def _drop_scheme_features(query: str) -> str:
 
 
 def _rewrite_stylesheet(css: str, scheme: str) -> str:
-    return _MEDIA_PRELUDE.sub(
-        lambda m: f"{m.group(1)} {resolve_media_query_list(m.group(2), scheme)} {m.group(3)}",
-        css,
-    )
+    def rewrite(match: re.Match[str]) -> str:
+        if not _SCHEME_FEATURE.search(match.group(2)):
+            return match.group(0)
+        return f"{match.group(1)} {resolve_media_query_list(match.group(2), scheme)} {match.group(3)}"
+
+    return _MEDIA_PRELUDE.sub(rewrite, css)
 
 
 def declares_dark_support(html: str) -> bool:

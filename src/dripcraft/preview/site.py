@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from dripcraft.errors import DripcraftError
-from dripcraft.preview.checks import EmailChecks, load_checks
+from dripcraft.preview.checks import CheckResults, load_checks
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ class GoodBuild:
     lang: str
     article_url: str
     emails: tuple[EmailEntry, ...]
-    checks: dict[int, EmailChecks] | None
+    checks: CheckResults | None
     finished_at: datetime
     seconds: float
 
@@ -156,9 +156,11 @@ class LiveBuild:
         # restart of `dripcraft preview` reloads instead of waiting for a matching number.
         self._instance = uuid.uuid4().hex[:8]
         self._changed = threading.Condition()
+        self._build_lock = threading.Lock()
         self._attempts = 0
         self._epoch = 0
-        self._building = False
+        # A first build is always on its way: pages requested before it starts wait for it.
+        self._building = True
         self._closed = False
         self.good: GoodBuild | None = None
         self.failure: BuildFailure | None = None
@@ -167,6 +169,11 @@ class LiveBuild:
 
     def rebuild(self, why: str = "") -> Status:
         """Build once; on success serve the new build, on failure keep the old one."""
+        # The first build and the watcher's builds come from different threads; one at a time.
+        with self._build_lock:
+            return self._rebuild(why)
+
+    def _rebuild(self, why: str) -> Status:
         with self._changed:
             self._attempts += 1
             attempt = self._attempts
@@ -248,7 +255,9 @@ class LiveBuild:
         line = getattr(exc, "lineno", None)
         mark = getattr(exc, "problem_mark", None)
         if mark is not None:
-            file, line = file or getattr(mark, "name", None), (mark.line + 1)
+            line = mark.line + 1
+            name = getattr(mark, "name", "")
+            file = file or (name if name and not name.startswith("<") else None)
         return BuildFailure(
             reason=f"{type(exc).__name__}: {exc}",
             file=self._display_path(file) if file else None,
@@ -268,14 +277,24 @@ class LiveBuild:
     # -- watching from the browser ------------------------------------------------------
 
     def status(self) -> Status:
+        return self.snapshot()[0]
+
+    def snapshot(self) -> tuple[Status, GoodBuild | None]:
+        """The status and the build it describes, taken together: a page rendered from one
+        build must carry that build's token, or it would miss the reload to the next."""
         with self._changed:
-            return Status(epoch=self._epoch, token=self.good.token if self.good else NO_BUILD,
-                          building=self._building, failure=self.failure)
+            status = Status(epoch=self._epoch, token=self.good.token if self.good else NO_BUILD,
+                            building=self._building, failure=self.failure)
+            return status, self.good
 
     def wait_for_change(self, since_epoch: int, timeout: float) -> Status:
-        """Block until the epoch passes `since_epoch` (or the timeout, or close())."""
+        """Block until the epoch moves off `since_epoch` (or the timeout, or close()).
+
+        A page from before a restart of the server knows a different epoch: it gets an
+        answer at once, sees another build token and reloads.
+        """
         with self._changed:
-            self._changed.wait_for(lambda: self._epoch > since_epoch or self._closed, timeout)
+            self._changed.wait_for(lambda: self._epoch != since_epoch or self._closed, timeout)
         return self.status()
 
     def wait_until_built(self, timeout: float) -> None:

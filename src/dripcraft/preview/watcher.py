@@ -48,7 +48,7 @@ def watch_roots(campaign_dir: Path) -> list[Path]:
 
 def _outermost(paths: Iterable[Path]) -> list[Path]:
     """Drop folders already covered by another watched folder (watchfiles is recursive)."""
-    resolved = sorted({p.resolve() for p in paths}, key=lambda p: len(p.parts))
+    resolved = sorted({p.resolve() for p in paths}, key=lambda p: (len(p.parts), str(p)))
     kept: list[Path] = []
     for path in resolved:
         if not any(path.is_relative_to(k) for k in kept):
@@ -94,7 +94,8 @@ class Rebuilder:
     def start(self) -> None:
         for thread in self._threads:
             thread.start()
-        # Changes made after start() returns must be seen, so wait for the watcher to be set up.
+        # Let the watcher get going before the caller's first build; a save in the instant
+        # before watching starts is read by that build anyway.
         self._ready.wait(5)
 
     def stop(self) -> None:
