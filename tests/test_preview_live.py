@@ -269,12 +269,18 @@ def test_error_text_is_shown_as_text_never_as_markup(server, page, example):
     expect(page.locator("#build-error")).to_be_visible(timeout=RELOAD_WITHIN_MS)
 
 
-def test_a_busy_port_is_a_clear_error_and_a_restart_can_reuse_the_port(example, page):
+def test_a_busy_port_is_a_clear_error_and_a_restart_reconnects_open_pages(example, page):
     with PreviewServer(example, port=0) as first:
         port = first.address[1]
         page.goto(first.url + "email/1")  # leaves connections behind in TIME_WAIT
+        first_build = page.locator("body").get_attribute("data-build")
         with pytest.raises(DripcraftError, match=rf"cannot listen on 127\.0\.0\.1:{port}"):
             PreviewServer(example, port=port).listen()
+    expect(page.locator("#live-status")).to_contain_text("stopped")
     with PreviewServer(example, port=port) as again:
         assert again.address == ("127.0.0.1", port)
-        assert page.goto(again.url).status == 200
+        # The page left open reconnects and reloads into the new server's build.
+        expect(page.locator("body")).not_to_have_attribute("data-build", first_build,
+                                                           timeout=10_000)
+        expect(page.locator("#live-status")).to_contain_text("Live")
+        expect(page.locator("#message-subject")).to_have_text(again.live.good.emails[0].subject)

@@ -10,7 +10,7 @@ Routes (everything else is the 404 page):
     /frame/<n>?scheme=     the built HTML for the view's iframe, in the chosen colour scheme
     /files/<name>          a built file exactly as on disk (html, txt, manifest.json)
     /_preview/static/<f>   the preview's own CSS and JS
-    /_preview/poll?epoch=  long-poll: returns when a build starts or ends
+    /_preview/poll?epoch=&build=  long-poll: returns when a build starts or ends
 """
 
 from __future__ import annotations
@@ -286,6 +286,10 @@ class PreviewApp:
             since = int(query.get("epoch", ""))
         except ValueError:
             since = -1
-        status = (self.live.wait_for_change(since, POLL_SECONDS) if since >= 0
-                  else self.live.status())
+        status = self.live.status()
+        # A page from another build (or from before a restart of the server, whose epochs
+        # may happen to match) is answered at once so it can reload, unless a build is
+        # running: then it waits for that build, not spins.
+        if since >= 0 and (query.get("build") == status.token or status.building):
+            status = self.live.wait_for_change(since, POLL_SECONDS)
         return Response(200, json.dumps(status.to_json()).encode("utf-8"), "application/json")

@@ -288,11 +288,7 @@ class LiveBuild:
             return status, self.good
 
     def wait_for_change(self, since_epoch: int, timeout: float) -> Status:
-        """Block until the epoch moves off `since_epoch` (or the timeout, or close()).
-
-        A page from before a restart of the server knows a different epoch: it gets an
-        answer at once, sees another build token and reloads.
-        """
+        """Block until the epoch moves off `since_epoch` (or the timeout, or close())."""
         with self._changed:
             self._changed.wait_for(lambda: self._epoch != since_epoch or self._closed, timeout)
         return self.status()

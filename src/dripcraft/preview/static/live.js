@@ -69,14 +69,15 @@
     for (;;) {
       let status;
       try {
-        const response = await fetch("/_preview/poll?epoch=" + epoch, { cache: "no-store" });
+        const query = "epoch=" + epoch + "&build=" + encodeURIComponent(servedBuild);
+        const response = await fetch("/_preview/poll?" + query, { cache: "no-store" });
         if (!response.ok) throw new Error("HTTP " + response.status);
         status = await response.json();
         backoff = 250;
       } catch (e) {
         showStatus(null, true);
         await sleep(backoff);
-        backoff = Math.min(backoff * 2, 4000);
+        backoff = Math.min(backoff * 2, 2000);
         continue;
       }
       if (status.build !== servedBuild && !status.building) {
