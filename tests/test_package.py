@@ -20,6 +20,8 @@ def test_installed_wheel_builds_a_campaign_outside_the_repo(tmp_path: Path):
     names = zipfile.ZipFile(wheel).namelist()
     for template in ("email.html.j2", "email.txt.j2", "email.css.j2", "email-head.css.j2"):
         assert f"dripcraft/templates/{template}" in names
+    assert "dripcraft/preview/static/live.js" in names
+    assert "dripcraft/data/caniemail.json" in names
 
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
