@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 
-from dripcraft.check import REPORT_SCHEMA, RULES, findings_by_email, load_rules, run_checks
+from dripcraft.check import REPORT_SCHEMA, RULES, load_rules, run_checks
 from dripcraft.settings import load_settings
 
 from conftest import EXAMPLE
@@ -116,14 +116,14 @@ def test_build_prints_a_one_line_summary(invoke, example):
                                  r"\(dripcraft check for details\)", line[0])
 
 
-def test_preview_gets_findings_per_email_from_the_build_folder(example):
+def test_findings_name_the_emails_of_the_build_folder(example):
     from dripcraft.build import build
 
-    out = build(example).out_dir  # build summarises the folder, remembering its settings
-    per_email = findings_by_email(out)
-    manifest = json.loads((out / "manifest.json").read_text())
-    assert sorted(per_email) == [e["position"] for e in manifest["emails"]]
-    for position, items in per_email.items():
-        for item in items:
-            assert {"rule", "severity", "message", "fix", "position"} <= set(item)
-            assert item["position"] in (position, None) or position in item["emails"]
+    result = build(example)
+    report = run_checks(result.out_dir, result.campaign.settings)
+    manifest = json.loads((result.out_dir / "manifest.json").read_text())
+    positions = [e["position"] for e in manifest["emails"]]
+    assert [e.position for e in report.emails] == positions
+    for finding in report.findings:
+        assert finding.position in positions or finding.position is None
+        assert set(finding.emails) <= set(positions)

@@ -351,24 +351,19 @@ def test_reload_script_is_only_in_preview_pages(server, manifest, example_build)
 # --- check results -----------------------------------------------------------------------
 
 
-def _own_findings(findings: list[dict]) -> list[dict]:
-    """An email's own findings (findings_by_email also repeats campaign-wide ones)."""
-    return [f for f in findings if f["position"] is not None or f["emails"]]
-
-
 def test_inbox_and_checks_tab_show_each_emails_check_results(server, page, manifest,
                                                              example_build):
-    from dripcraft.check import findings_by_email
+    from dripcraft.check import run_checks
 
-    findings = findings_by_email(example_build, load_settings(example_build.parent))
+    report = run_checks(example_build, load_settings(example_build.parent))
     page.goto(server.url)
     problems_by_position = {}
     for index, email in enumerate(manifest["emails"]):
-        own = _own_findings(findings[email["position"]])
-        errors = sum(f["severity"] == "error" for f in own)
-        warnings = sum(f["severity"] == "warning" for f in own)
+        own = report.for_email(email["position"])
+        errors = sum(f.severity == "error" for f in own)
+        warnings = sum(f.severity == "warning" for f in own)
         problems_by_position[email["position"]] = [f for f in own
-                                                   if f["severity"] in ("error", "warning")]
+                                                   if f.severity in ("error", "warning")]
         status = page.locator(".email-row").nth(index).locator(".check-status").inner_text()
         if errors:
             assert f"{errors} error" in status
@@ -385,7 +380,7 @@ def test_inbox_and_checks_tab_show_each_emails_check_results(server, page, manif
     expect(page.locator("#panel-checks")).to_be_visible()
     expect(page).to_have_url(re.compile(r"view=checks"))
     shown = page.locator("#check-problems .finding-meta code").all_inner_texts()
-    assert sorted(shown) == sorted(f["rule"] for f in problems)
+    assert sorted(shown) == sorted(f.rule for f in problems)
 
     with_line = page.locator("#check-problems .finding-meta a")
     if with_line.count():

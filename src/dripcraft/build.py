@@ -10,7 +10,7 @@ from pathlib import Path
 from dripcraft import __version__, merge
 from dripcraft.fsutil import replace_dir
 from dripcraft.models import RenderedCampaign
-from dripcraft.plan import load_plan
+from dripcraft.plan import email_data, load_plan
 from dripcraft.render import render_plan
 
 DEFAULT_OUT = "dist"
@@ -61,17 +61,8 @@ def manifest_json(campaign: RenderedCampaign) -> str:
             "sender": {"name": settings.sender.name, "email": settings.sender.email},
             "reply_to": settings.reply_to,
         },
-        "emails": [
-            {
-                "position": e.position, "slug": e.slug, "theme": e.theme,
-                "subject": e.subject, "preheader": e.preheader, "delay_days": e.delay_days,
-                "send_date": e.send_date.isoformat() if e.send_date else None,
-                "words": e.words, "reading_minutes": e.reading_minutes,
-                "html": e.html_name, "text": e.text_name,
-                "source_headings": e.source_headings,
-            }
-            for e in (r.email for r in campaign.emails)
-        ],
+        "emails": [{**email_data(r.email), "html": r.email.html_name, "text": r.email.text_name}
+                   for r in campaign.emails],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 

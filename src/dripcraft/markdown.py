@@ -118,31 +118,13 @@ def parse_blocks(source: str, first_line: int = 1) -> list[Block]:
                                          boilerplate=boilerplate))
             i += 3
         elif token.type == "blockquote_open":
-            depth, j, parts = 1, i + 1, []
-            while depth:
-                if tokens[j].type == "blockquote_open":
-                    depth += 1
-                elif tokens[j].type == "blockquote_close":
-                    depth -= 1
-                elif tokens[j].type == "inline":
-                    parts.append(_one_line(tokens[j].content))
-                j += 1
+            parts, i = _inline_until_closed(tokens, i)
             blocks.append(make_block("quote", " ".join(parts), line, boilerplate=boilerplate))
-            i = j
         elif token.type in ("bullet_list_open", "ordered_list_open"):
-            depth, j, items = 1, i + 1, []
-            while depth:
-                if tokens[j].type in ("bullet_list_open", "ordered_list_open"):
-                    depth += 1
-                elif tokens[j].type in ("bullet_list_close", "ordered_list_close"):
-                    depth -= 1
-                elif tokens[j].type == "inline":
-                    items.append(_one_line(tokens[j].content))
-                j += 1
-            kind_ordered = token.type == "ordered_list_open"
-            blocks.append(make_block("list", "", line, items=tuple(items),
-                                     level=1 if kind_ordered else 0, boilerplate=boilerplate))
-            i = j
+            ordered = token.type == "ordered_list_open"
+            items, i = _inline_until_closed(tokens, i)
+            blocks.append(make_block("list", "", line, items=tuple(items), level=int(ordered),
+                                     boilerplate=boilerplate))
         elif token.type in ("fence", "code_block"):
             blocks.append(make_block("paragraph", escape(_one_line(token.content)), line,
                                      boilerplate=boilerplate))
@@ -150,6 +132,23 @@ def parse_blocks(source: str, first_line: int = 1) -> list[Block]:
         else:
             i += 1
     return _attach_list_intros(blocks)
+
+
+def _inline_until_closed(tokens: list[Token], start: int) -> tuple[list[str], int]:
+    """The inline texts inside the container opened at `start`, and the index after it."""
+    depth, j, texts = 0, start, []
+    while True:
+        if tokens[j].nesting == 1 and tokens[j].type in ("blockquote_open", "bullet_list_open",
+                                                         "ordered_list_open"):
+            depth += 1
+        elif tokens[j].nesting == -1 and tokens[j].type in ("blockquote_close", "bullet_list_close",
+                                                            "ordered_list_close"):
+            depth -= 1
+            if depth == 0:
+                return texts, j + 1
+        elif tokens[j].type == "inline":
+            texts.append(_one_line(tokens[j].content))
+        j += 1
 
 
 def _attach_list_intros(blocks: list[Block]) -> list[Block]:

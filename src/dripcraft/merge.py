@@ -44,11 +44,6 @@ def fill(text: str, values: Mapping[str, str] | Callable[[str], str]) -> str:
     return TOKEN.sub(lambda m: lookup(m.group(1)), text)
 
 
-def names_in(text: str) -> set[str]:
-    """The merge fields a rendered email uses."""
-    return set(TOKEN.findall(text))
-
-
 def scrub(text: str) -> str:
     """Remove private-use characters from article text so it cannot forge a token."""
     # Removing one encoded character can join its neighbours into another: repeat.

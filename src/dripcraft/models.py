@@ -14,12 +14,9 @@ WORDS_PER_MINUTE = 230
 
 # --- the article --------------------------------------------------------------------------
 
-BLOCK_KINDS = ("heading", "paragraph", "quote", "list", "cta")
-
-
 @dataclass(frozen=True)
 class Block:
-    """One unit of the article.
+    """One unit of the article: a heading, paragraph, quote, list or cta (call-to-action line).
 
     `text` is inline Markdown on one line (for a list: its intro, and `items` its entries);
     `plain` is what a reader sees of all of it, used for scoring and word counts.
@@ -54,10 +51,6 @@ class Article:
     @property
     def body_blocks(self) -> list[Block]:
         return [b for b in self.blocks if not b.boilerplate]
-
-    @property
-    def boilerplate_blocks(self) -> list[Block]:
-        return [b for b in self.blocks if b.boilerplate]
 
 
 # --- the campaign settings ----------------------------------------------------------------
@@ -151,7 +144,6 @@ class LeftOut:
     words: int
     reason: str
     excerpt: str
-    best_theme: str = ""
 
 
 @dataclass

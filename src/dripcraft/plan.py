@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from dripcraft.models import Plan
+from dripcraft.models import Plan, PlannedEmail
 from dripcraft.reader import read_article
 from dripcraft.settings import load_settings
 from dripcraft.splitter import split
@@ -18,17 +18,24 @@ def load_plan(campaign_dir: Path) -> Plan:
     return split(article, settings)
 
 
+def email_data(email: PlannedEmail) -> dict:
+    """What `plan --json` and manifest.json both say about an email."""
+    return {
+        "position": email.position, "slug": email.slug, "theme": email.theme,
+        "subject": email.subject, "preheader": email.preheader, "delay_days": email.delay_days,
+        "send_date": email.send_date.isoformat() if email.send_date else None,
+        "words": email.words, "reading_minutes": email.reading_minutes,
+        "source_headings": email.source_headings,
+    }
+
+
 def plan_to_data(plan: Plan) -> dict:
     return {
         "campaign": {"name": plan.settings.name, "slug": plan.settings.slug,
                      "article": str(plan.settings.article), "title": plan.article.title},
         "emails": [
             {
-                "position": e.position, "slug": e.slug, "theme": e.theme,
-                "subject": e.subject, "preheader": e.preheader, "delay_days": e.delay_days,
-                "send_date": e.send_date.isoformat() if e.send_date else None,
-                "words": e.words, "reading_minutes": e.reading_minutes, "score": e.score,
-                "source_headings": e.source_headings, "call_to_action": e.is_cta,
+                **email_data(e), "score": e.score, "call_to_action": e.is_cta,
                 "keep_reading": e.keep_reading,
                 "blocks": [{"line": b.line, "kind": b.kind, "words": b.words} for b in e.blocks],
                 "left_out": [_left_out(item) for item in e.left_out],
@@ -41,7 +48,7 @@ def plan_to_data(plan: Plan) -> dict:
 
 def _left_out(item) -> dict:
     return {"line": item.line, "words": item.words, "reason": item.reason,
-            "excerpt": item.excerpt, "best_theme": item.best_theme}
+            "excerpt": item.excerpt}
 
 
 def plan_to_json(plan: Plan) -> str:

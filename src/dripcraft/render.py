@@ -23,9 +23,7 @@ PREHEADER_FILLER = "\u034f\u200c\u00a0" * 50
 
 
 def render_plan(plan: Plan, campaign_dir: Path) -> RenderedCampaign:
-    env = templating.environment(campaign_dir)
-    env.filters["wrap"] = wrap
-    env.filters["underline"] = underline
+    env = templating.environment(campaign_dir, {"wrap": wrap, "underline": underline})
     sections = _sections(plan)
     rendered = []
     for email in plan.emails:

@@ -17,9 +17,9 @@ import yaml
 
 from dripcraft.errors import ConfigError
 from dripcraft.fsutil import write_atomic
-from dripcraft.models import Article, Block
+from dripcraft.models import Article, Block, Brand
 from dripcraft.reader import read_article
-from dripcraft.settings import EMAIL_OPTIONS, OPTIONS, SETTINGS_FILE
+from dripcraft.settings import EMAIL_OPTIONS, OPTIONS, SETTINGS_FILE, slugify
 
 ARTICLE_FILE = "article.md"
 DEFAULT_DELAYS = (0, 3, 7, 10, 14, 21, 28, 35)
@@ -192,7 +192,7 @@ def propose_themes(article: Article) -> list[tuple[str, list[str]]]:
 
 def campaign_yaml(campaign_dir: Path, article: Article, themes: list[tuple[str, list[str]]]) -> str:
     """A commented campaign.yaml: every setting with its one-line doc."""
-    slug = re.sub(r"[^a-z0-9]+", "-", campaign_dir.resolve().name.lower()).strip("-") or "campaign"
+    slug = slugify(campaign_dir.resolve().name) or "campaign"
     docs = {o.key: o.doc for o in OPTIONS}
     q = _quote
     lines = [
@@ -208,8 +208,6 @@ def campaign_yaml(campaign_dir: Path, article: Article, themes: list[tuple[str, 
         f"  logo: ''  # {docs['brand.logo']}",
         "  colors:  # light palette, then the authored dark palette; keep WCAG AA contrast",
     ]
-    from dripcraft.models import Brand
-
     defaults = Brand()
     for option in OPTIONS:
         if option.key.startswith("brand.colors."):

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from dripcraft.errors import ConfigError
-from dripcraft.models import Brand, EmailSpec, Person, Settings
+from dripcraft.models import Brand, EmailSpec, Settings
 
 SETTINGS_FILE = "campaign.yaml"
 
@@ -240,7 +240,7 @@ class _Loader:
 
     def _finish(self, settings: Settings, root: yaml.Node) -> Settings:
         folder = self.path.parent
-        settings.slug = settings.slug or _slugify(folder.resolve().name) or "campaign"
+        settings.slug = settings.slug or slugify(folder.resolve().name) or "campaign"
         settings.name = settings.name or settings.slug.replace("-", " ").capitalize()
         settings.utm_campaign = settings.utm_campaign or settings.slug
         settings.brand.logo_alt = settings.brand.logo_alt or settings.brand.name
@@ -258,7 +258,7 @@ class _Loader:
         previous = 0
         slugs: set[str] = set()
         for index, spec in enumerate(settings.emails, start=1):
-            spec.slug = spec.slug or _slugify(spec.theme) or f"email-{index}"
+            spec.slug = spec.slug or slugify(spec.theme) or f"email-{index}"
             if spec.slug in slugs:
                 spec.slug = f"{spec.slug}-{index}"
             slugs.add(spec.slug)
@@ -290,8 +290,7 @@ def _suggest(key: str, known: list[str]) -> str:
     return "remove it or see the comments `dripcraft init` writes for the valid keys"
 
 
-def _slugify(text: str) -> str:
+def slugify(text: str) -> str:
+    """Lower-case letters, digits and dashes, at most 40 characters."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].strip("-")
 
-
-__all__ = ["EMAIL_OPTIONS", "OPTIONS", "Person", "load_settings", "settings_path"]

@@ -31,7 +31,7 @@ class _Piece:
     index: int
     block: Block
     headings: list[str]
-    section: int            # index of the heading it sits under (-1: before any heading)
+    section: int            # index of its heading (-1: none; a quote: its own group)
     body: list[float]       # keyword hits in its own text, per theme
     context: list[float]    # bonus from its section's headings, per theme
     email: int | None = None
@@ -85,15 +85,11 @@ def split(article: Article, settings: Settings) -> Plan:
 
     emails = [_email(n, slot, slots, settings, article, ctas if n == cta_slot else [])
               for n, slot in enumerate(slots)]
-    used = {p.index for s in slots for p in s.pieces}
+    # Everything that scored for some theme is now in an email or in its `left_out` list.
     dropped = {p.index for s in slots for p in s.dropped}
     for piece in pieces:
-        if piece.index in used or piece.index in dropped:
-            continue
-        best = piece.best()
-        reason = ("matches no theme's keywords" if piece.scores[best] < MIN_SCORE
-                  else f"no room left in '{themes[best].name}'")
-        unused.append(_left_out(piece, reason, themes[best].name if piece.scores[best] else ""))
+        if piece.email is None and piece.index not in dropped:
+            unused.append(_left_out(piece, "matches no theme's keywords"))
     unused.sort(key=lambda item: item.line)
     return Plan(settings=settings, article=article, emails=emails, unused=unused)
 
@@ -103,6 +99,7 @@ def _pieces(article: Article, themes: list[Theme]) -> tuple[list[_Piece], list[B
     ctas: list[Block] = []
     unused: list[LeftOut] = []
     section: Block | None = None
+    section_at = -1
     parent: Block | None = None
     for index, block in enumerate(article.blocks):
         if block.boilerplate:
@@ -115,7 +112,7 @@ def _pieces(article: Article, themes: list[Theme]) -> tuple[list[_Piece], list[B
                 parent = None
             elif section.level < block.level:
                 parent = section
-            section = block
+            section, section_at = block, index
             continue
         if block.kind == "cta":
             ctas.append(block)
@@ -131,10 +128,12 @@ def _pieces(article: Article, themes: list[Theme]) -> tuple[list[_Piece], list[B
                     context[t] += HEADING_WEIGHT * theme.distinct_hits(section.plain)
                 if parent is not None:
                     context[t] += PARENT_HEADING_WEIGHT * theme.distinct_hits(parent.plain)
-        headings = [h.plain for h in (parent, section) if h is not None and block.kind != "quote"]
-        where = -1 if section is None or block.kind == "quote" else article.blocks.index(section)
-        pieces.append(_Piece(index, block, headings, where if block.kind != "quote" else -2 - index,
-                             body, context))
+        if block.kind == "quote":
+            # A quote is its own group when an email is trimmed: negative, unlike heading indexes.
+            headings, group = [], -2 - index
+        else:
+            headings, group = [h.plain for h in (parent, section) if h is not None], section_at
+        pieces.append(_Piece(index, block, headings, group, body, context))
     return pieces, ctas, unused
 
 
@@ -257,8 +256,8 @@ def _subject(number: int, slot: _Slot, slots: list[_Slot], headings: list[str],
                            copywriting.SUBJECT_MAX)
 
 
-def _left_out(piece: _Piece, reason: str, theme: str = "") -> LeftOut:
-    return LeftOut(piece.block.line, piece.words, reason, _excerpt(piece.block), theme)
+def _left_out(piece: _Piece, reason: str) -> LeftOut:
+    return LeftOut(piece.block.line, piece.words, reason, _excerpt(piece.block))
 
 
 def _excerpt(block: Block) -> str:

@@ -7,6 +7,7 @@ a campaign overrides the theme one file at a time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
@@ -28,11 +29,31 @@ def template_dirs(campaign_dir: Path) -> list[Path]:
     return seen
 
 
-def environment(campaign_dir: Path) -> jinja2.Environment:
+_environments: dict[tuple[Path, ...], jinja2.Environment] = {}
+
+
+def environment(campaign_dir: Path, filters: dict[str, Callable] | None = None
+                ) -> jinja2.Environment:
+    """The Jinja2 environment for a campaign's search path, reused across builds.
+
+    Reuse keeps compiled templates between the preview's rebuilds; Jinja2 still checks each
+    file's modification time, so an edited template is compiled again.
+    """
     dirs = template_dirs(campaign_dir)
     if not dirs:
         raise TemplateError("no template folder found", path=campaign_dir,
                             hint="reinstall dripcraft; its default theme is missing")
+    key = tuple(d.resolve() for d in dirs)
+    if key not in _environments:
+        if len(_environments) >= 32:  # a long-lived process seeing many campaigns
+            _environments.clear()
+        _environments[key] = _new_environment(dirs)
+    env = _environments[key]
+    env.filters.update(filters or {})
+    return env
+
+
+def _new_environment(dirs: list[Path]) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         # Only HTML templates escape; the text part and the stylesheet are not HTML.

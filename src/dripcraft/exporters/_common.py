@@ -32,6 +32,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import time, timezone
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,11 @@ from markupsafe import escape
 
 from dripcraft import merge
 from dripcraft.errors import ExportError
-from dripcraft.models import PlannedEmail
+from dripcraft.models import PlannedEmail, Settings
+
+# A send date has no time of day in campaign.yaml; morning in UTC is a neutral choice that
+# every export which schedules (eml's Date header, listmonk's send_at) shares.
+SEND_TIME = time(9, 0, tzinfo=timezone.utc)
 
 ZERO_WIDTH_SPACE = "\u200b"
 
@@ -194,6 +199,15 @@ def _fill(text: str, tags: Mapping[str, str], platform: str) -> str:
 
 
 # --- names, schedule, limits -------------------------------------------------------------
+
+
+def web_version_url(settings: Settings) -> str:
+    """The view-in-browser link where the platform has no tag of its own.
+
+    `links.web_version` if configured, else the article itself, which is the long-form
+    version of every email's material.
+    """
+    return settings.web_version_url or settings.article_url
 
 
 def stem(email: PlannedEmail) -> str:

@@ -29,6 +29,7 @@ from dripcraft import merge
 from dripcraft.exporters._common import (
     Dialect,
     days_after_previous,
+    web_version_url,
     stem,
     write_json,
     write_text,
@@ -185,15 +186,6 @@ class HandlebarsExporter(JsonTemplateExporter):
 
 
 # --- names, quoting, schedule ----------------------------------------------------------------
-
-
-def web_version_url(settings: Settings) -> str:
-    """The view-in-browser link where the platform has no tag of its own.
-
-    `links.web_version` if configured, else the article itself, which is the long-form
-    version of every email's material.
-    """
-    return settings.web_version_url or settings.article_url
 
 
 def machine_name(settings: Settings, email: PlannedEmail, limit: int) -> str:

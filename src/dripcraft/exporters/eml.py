@@ -16,7 +16,7 @@ Message-ID and the MIME boundary are derived from the content, never from "now" 
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -27,15 +27,13 @@ from markupsafe import escape
 
 from dripcraft import merge
 from dripcraft.errors import ExportError
-from dripcraft.exporters._common import stem
+from dripcraft.exporters._common import SEND_TIME, stem, web_version_url
 from dripcraft.exporters.base import Exporter
 from dripcraft.models import RenderedCampaign, RenderedEmail, Settings
 
 # CRLF line ends as on the wire (RFC 5322 §2.1); lines stay ≤ 78 characters.
 EML_POLICY = policy.SMTP
 
-# A send date has no time of day in campaign.yaml; morning in UTC is a neutral choice.
-SEND_TIME = time(9, 0, tzinfo=timezone.utc)
 # With no start date configured the Date header still has to be fixed; this epoch stands in
 # and is documented in the README of the export.
 FALLBACK_START = date(2000, 1, 1)
@@ -47,6 +45,8 @@ def merge_values(settings: Settings, rendered: RenderedEmail, *, html: bool) -> 
     """The values merge fields take in a message sent as is (no platform in between)."""
     values = merge.sample_values(settings, rendered.email, html=False)
     values[merge.FIRST_NAME] = settings.first_name_fallback
+    # A stand-in example.com link must not ship in a file meant for real inboxes.
+    values[merge.WEB_VERSION_URL] = web_version_url(settings) or values[merge.WEB_VERSION_URL]
     if html:
         values = {name: str(escape(value)) for name, value in values.items()}
     return values

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import time
 from typing import Any
 
 from dripcraft import merge
-from dripcraft.exporters._common import CURLY_TRIGGER, Dialect, stem
+from dripcraft.exporters._common import CURLY_TRIGGER, SEND_TIME, Dialect, stem
 from dripcraft.exporters._jsontemplate import (
     ExportFile,
     JsonTemplateExporter,
@@ -27,8 +26,6 @@ from dripcraft.models import PlannedEmail, RenderedCampaign, Settings
 #: The campaign template: the email is a complete HTML document already, so the template only
 #: hands it through. listmonk requires `{{ template "content" . }}` exactly once.
 PASS_THROUGH_TEMPLATE = '{{ template "content" . }}'
-# campaign.yaml has dates, not times; 09:00 UTC is the same neutral choice the .eml export makes.
-SEND_TIME = time(9, 0)
 
 # Besides `{{ }}`, listmonk rewrites the shorthand `https://…@TrackLink` into a live
 # `{{ TrackLink … }}` before compiling, so `@T` before `rackLink` is neutralised as well.
@@ -82,7 +79,7 @@ class ListmonkExporter(JsonTemplateExporter):
                 body["from_email"] = self.sender_line(settings)
             if email.send_date:
                 body["send_later"] = True
-                body["send_at"] = f"{email.send_date.isoformat()}T{SEND_TIME.isoformat()}Z"
+                body["send_at"] = f"{email.send_date.isoformat()}T{SEND_TIME:%H:%M:%S}Z"
             yield ExportFile(f"campaigns/{stem(email)}.json", body)
 
     def readme(self, campaign: RenderedCampaign) -> Readme:

@@ -1,19 +1,20 @@
-"""Optional: each email's check findings, when `dripcraft.check` is installed.
+"""Each email's check findings, shaped for the preview pages.
 
-The preview works without it; the inbox column and the Checks tab only appear when this
-returns findings. The one call into the checker is `dripcraft.check.findings_by_email(
-out_dir, settings)` -> {position: [finding dict, ...]}; keeping the adapter here means the
-checker's API can change without touching the server or the pages.
+The one call into the checker is `dripcraft.check.run_checks(out_dir, settings)`; keeping the
+adapter here means the checker's API can change without touching the server or the pages.
+If the checker fails, the inbox column and the Checks tab are left out.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from dripcraft.check import Finding as CheckFinding
+from dripcraft.check import run_checks
 
 if TYPE_CHECKING:
     from dripcraft.preview.site import EmailEntry
@@ -80,46 +81,35 @@ class CheckResults:
 
 def load_checks(result: Any, out_dir: Path, emails: Iterable[EmailEntry],
                 report: Callable[[str], None] | None = None) -> CheckResults | None:
-    """The build's findings, or None when checks are not available."""
+    """The build's findings by email, or None when the checker itself fails."""
     try:
-        check = importlib.import_module("dripcraft.check")
-    except ImportError:
-        return None
-    findings_by_email = getattr(check, "findings_by_email", None)
-    settings = getattr(getattr(result, "campaign", None), "settings", None)
-    if findings_by_email is None:
-        return None
-    try:
-        raw = findings_by_email(out_dir, settings)
+        findings = run_checks(out_dir, result.campaign.settings).findings
     except Exception as exc:  # checks must never take the preview down with them
         log.warning("checks failed: %s", exc)
         if report:
             report(f"Checks failed, showing the emails without them: {exc}")
         return None
-    by_email: dict[int, list[Finding]] = {}
-    sequence: dict[tuple, Finding] = {}
-    for email in emails:
-        own = by_email.setdefault(email.position, [])
-        for item in raw.get(email.position, ()):
-            finding = _finding(item)
-            # findings_by_email repeats campaign-wide findings under every email; show them
-            # once, on the inbox, instead of inflating each email's count.
-            if item.get("position") is None and not item.get("emails"):
-                sequence[(finding.rule, finding.message)] = finding
-            else:
-                own.append(finding)
+    by_email: dict[int, list[Finding]] = {email.position: [] for email in emails}
+    sequence: list[Finding] = []
+    for found in findings:
+        finding = _finding(found)
+        # A sequence finding that names emails (a subject shared by 1 and 3) belongs to each
+        # of them; one about the campaign as a whole is shown once, on the inbox.
+        positions = [found.position] if found.position is not None else found.emails
+        targets = [by_email[p] for p in positions if p in by_email]
+        for target in targets or [sequence]:
+            target.append(finding)
     return CheckResults(by_email={p: EmailChecks(tuple(f)) for p, f in by_email.items()},
-                        sequence=EmailChecks(tuple(sequence.values())))
+                        sequence=EmailChecks(tuple(sequence)))
 
 
-def _finding(item: dict[str, Any]) -> Finding:
-    line = item.get("line")
+def _finding(found: CheckFinding) -> Finding:
+    element = found.element or ""
     return Finding(
-        severity=str(item.get("severity") or "warning").lower(),
-        rule=str(item.get("rule") or ""),
-        message=str(item.get("message") or ""),
-        fix=str(item.get("fix") or ""),
-        file=str(item.get("element") if str(item.get("element") or "").endswith(".txt")
-                 else item.get("file") or ""),
-        line=line if isinstance(line, int) else None,
+        severity=found.severity,
+        rule=found.rule,
+        message=found.message,
+        fix=found.fix,
+        file=element if element.endswith(".txt") else found.file or "",
+        line=found.line,
     )
